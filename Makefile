@@ -15,7 +15,7 @@ demo: $(VENV)/ready
 	$(VENV)/bin/cookiecutter --no-input --output-dir build . service_name=demo-service git_init=false
 	$(PYTHON) -m venv $(DEMO)/.venv
 	$(DEMO)/.venv/bin/pip install --quiet --disable-pip-version-check -r $(DEMO)/requirements-test.txt
-	cd $(DEMO) && cp .env.example .env && .venv/bin/honcho start web
+	cd $(DEMO) && cp .env.example .env && . .venv/bin/activate && honcho start web
 
 test: $(VENV)/ready
 	$(VENV)/bin/pytest

@@ -143,10 +143,11 @@ def processes_in_group(pgid):
 class Service:
     """A Procfile line of a baked project, started through `bash -c`."""
 
-    def __init__(self, project, venv, process_type="web", **env):
+    def __init__(self, project, venv, process_type="web", command=None, **env):
         self.project = project
         self.venv = venv
         self.process_type = process_type
+        self.command = command or procfile_command(project, process_type)
         self.port = free_port()
         self.env = env
         self.log_path = project / f".{process_type}-{self.port}.log"
@@ -165,10 +166,9 @@ class Service:
             PYTHONUNBUFFERED="true",
         )
         env.update(self.env)
-        command = procfile_command(self.project, self.process_type)
         with open(self.log_path, "ab") as log:
             self.process = subprocess.Popen(
-                ["bash", "-c", command],
+                ["bash", "-c", self.command],
                 cwd=self.project,
                 env=env,
                 stdout=log,

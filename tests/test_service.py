@@ -1,5 +1,6 @@
 """The baked service started as Heroku starts it: the Procfile through bash -c."""
 
+import os
 import re
 import signal
 import subprocess
@@ -49,6 +50,20 @@ def test_root_answers_within_seconds_of_start(project, default_venv):
 
     assert status == 200 and "hello" in body["message"]
     assert took < 10
+
+
+def test_readme_local_run_with_honcho_answers(project, default_venv):
+    honcho = f". {default_venv}/bin/activate && exec honcho start web"
+    # As typed in a shell: nothing of the virtual environment is on PATH yet.
+    service = Service(project, default_venv, command=honcho, PATH=os.environ["PATH"])
+    example = (project / ".env.example").read_text()
+    dotenv = re.sub(r"^PORT=.*$", f"PORT={service.port}", example, flags=re.M)
+    (project / ".env").write_text(dotenv)
+
+    with service:
+        service.wait_until_up()
+
+    assert "web.1 started" in service.log()
 
 
 def test_sigterm_to_the_group_ends_every_process_well_inside_30s(web):
