@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 DEMO := build/demo-service
 
-.PHONY: demo test clean
+.PHONY: demo test bench clean
 
 $(VENV)/ready: requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -19,6 +19,9 @@ demo: $(VENV)/ready
 
 test: $(VENV)/ready
 	$(VENV)/bin/pytest
+
+bench: $(VENV)/ready
+	$(VENV)/bin/python benchmarks/run.py
 
 clean:
 	rm -rf $(VENV) .cache build

@@ -56,13 +56,21 @@ def project(baked_default, tmp_path):
     return copy
 
 
-def _start_redis(folder, tls):
-    missing = [tool for tool in ("redis-server", "openssl") if not shutil.which(tool)]
+def require(*tools):
+    """Skip the test, with the reason, unless `tools` are on PATH.
+
+    With REQUIRE_TOOLS=1, as CI sets it, a missing tool fails the test instead.
+    """
+    missing = [tool for tool in tools if not shutil.which(tool)]
     if missing:
         reason = f"{' and '.join(missing)} not installed (Debian packages of that name)"
-        if os.environ.get("REQUIRE_REDIS") == "1":
-            pytest.fail(f"{reason}, and REQUIRE_REDIS=1 forbids skipping")
+        if os.environ.get("REQUIRE_TOOLS") == "1":
+            pytest.fail(f"{reason}, and REQUIRE_TOOLS=1 forbids skipping")
         pytest.skip(reason)
+
+
+def _start_redis(folder, tls):
+    require("redis-server", "openssl")
     return RedisServer(folder, tls=tls).start()
 
 

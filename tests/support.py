@@ -188,7 +188,7 @@ class Service:
                     return time.monotonic() - began
             except OSError:
                 pass
-            time.sleep(0.1)
+            time.sleep(0.02)
         raise AssertionError(f"{self.process_type} did not answer:\n{self.log()}")
 
     def log(self):

@@ -34,10 +34,15 @@ def web(project, default_venv):
 
 
 def test_web_boots_with_two_workers_and_a_job_consumer(web):
-    commands = [command_line(pid) for pid in web.group()]
+    deadline = time.monotonic() + 10
+    while True:
+        commands = [command_line(pid) for pid in web.group()]
+        gunicorns = [c for c in commands if "gunicorn" in c]
+        consumers = [c for c in commands if "worker --embedded" in c]
+        if (len(gunicorns) >= 3 and consumers) or time.monotonic() > deadline:
+            break
+        time.sleep(0.1)
 
-    gunicorns = [c for c in commands if "gunicorn" in c]
-    consumers = [c for c in commands if "worker --embedded" in c]
     assert len(gunicorns) == 3  # the master and WEB_CONCURRENCY=2 workers
     assert consumers  # the consumer and its job process(es)
 

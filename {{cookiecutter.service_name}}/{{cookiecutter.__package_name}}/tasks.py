@@ -7,6 +7,7 @@ every process reads the same state.
 """
 
 import logging
+import os
 import threading
 import time
 import uuid
@@ -14,8 +15,9 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 
 import redis
-from huey import RedisExpireHuey, SqliteHuey
+from huey import Huey, RedisExpireHuey
 from huey.signals import SIGNAL_INTERRUPTED
+from huey.storage import SqliteStorage
 
 from . import heavy
 from .config import SERVICE_NAME, Settings
@@ -42,7 +44,27 @@ def make_huey(settings):
         )
 
     settings.job_database.parent.mkdir(parents=True, exist_ok=True)
-    return SqliteHuey(SERVICE_NAME, filename=str(settings.job_database), results=False)
+    return Huey(
+        SERVICE_NAME,
+        storage_class=DynoDiskStorage,
+        filename=str(settings.job_database),
+        results=False,
+    )
+
+
+class DynoDiskStorage(SqliteStorage):
+    """huey's SQLite storage, syncing to disk at checkpoints, not every commit.
+
+    In WAL mode, synchronous=NORMAL keeps every commit through a crash of any
+    process; only a crash of the machine may lose the last ones, and a dyno's
+    disk does not outlive its machine anyway. It makes a commit about ten
+    times cheaper than huey's default, which syncs each one.
+    """
+
+    def _create_connection(self):
+        connection = super()._create_connection()
+        connection.execute("pragma synchronous=NORMAL")
+        return connection
 
 
 def _timestamp(seconds):
@@ -107,30 +129,54 @@ class JobRecords:
             view["error"] = error
         return view
 
+    def save(self, record):
+        """Store `record` as it is, without reading the stored one first."""
+        record["updated_at"] = time.time()
+        self.huey.put_result(f"job:{record['id']}", record)
+
+
+class Heartbeat:
+    """Marks the job that this process runs alive, every few seconds.
+
+    One thread per process does it for every job, so a job costs no thread of
+    its own; the lock keeps a beat from landing after the job's final state.
+    """
+
+    def __init__(self, records):
+        self.records = records
+        self.job_id = None
+        self._lock = threading.Lock()
+        self._owner = None
+
     @contextmanager
-    def heartbeat(self, job_id):
-        """Mark `job_id` alive every few seconds while the block runs."""
-        stop = threading.Event()
-
-        def beat():
-            while not stop.wait(self.lost_after / 4):
-                try:
-                    self.update(job_id, heartbeat_at=time.time())
-                except Exception:
-                    log.warning("job %s: heartbeat not stored", job_id, exc_info=True)
-
-        thread = threading.Thread(target=beat, name=f"heartbeat-{job_id}", daemon=True)
-        thread.start()
+    def beating(self, job_id):
+        """Beat for `job_id` while the block runs."""
+        if self._owner != os.getpid():  # a forked process has no thread yet
+            self._owner = os.getpid()
+            threading.Thread(target=self._run, name="heartbeat", daemon=True).start()
+        self.job_id = job_id
         try:
             yield
         finally:
-            stop.set()
-            thread.join()
+            with self._lock:
+                self.job_id = None
+
+    def _run(self):
+        while True:
+            time.sleep(self.records.lost_after / 4)
+            with self._lock:
+                if self.job_id is None:
+                    continue
+                try:
+                    self.records.update(self.job_id, heartbeat_at=time.time())
+                except Exception:
+                    log.warning("job %s: heartbeat not stored", self.job_id, exc_info=True)
 
 
 settings = Settings.from_env()
 huey = make_huey(settings)
 records = JobRecords(huey, settings)
+heartbeat = Heartbeat(records)
 
 
 @huey.task(
@@ -139,30 +185,29 @@ records = JobRecords(huey, settings)
 def run_job(params, task=None):
     """Run the heavy work of one job and record how it ended."""
     began = time.time()
-    attempt = (records.get(task.id) or {}).get("attempts", 0) + 1
-    records.update(
-        task.id,
-        status="running",
-        started_at=began,
-        heartbeat_at=began,
-        attempts=attempt,
+    record = records.get(task.id) or {"id": task.id, "attempts": 0}
+    attempt = record["attempts"] + 1
+    record.update(
+        status="running", started_at=began, heartbeat_at=began, attempts=attempt
     )
+    records.save(record)
 
     try:
-        with records.heartbeat(task.id):
+        with heartbeat.beating(task.id):
             result = heavy.run(params)
     except Exception as error:
         retrying = task.retries > 0
-        records.update(
-            task.id,
+        record.update(
             status="queued" if retrying else "failed",
             error=_describe_error(error),
             finished_at=None if retrying else time.time(),
         )
+        records.save(record)
         log.warning("job %s: attempt %d failed: %s", task.id, attempt, error)
         raise
 
-    records.update(task.id, status="finished", result=result, finished_at=time.time())
+    record.update(status="finished", result=result, finished_at=time.time())
+    records.save(record)
     log.info("job %s: finished in %.2f s", task.id, time.time() - began)
 
 
@@ -177,9 +222,14 @@ def requeue_interrupted(signal_name, task):
 def submit(params):
     """Queue a job for `params` and return its public view."""
     task = run_job.s(params)
-    record = records.update(
-        task.id, status="queued", input=params, created_at=time.time()
-    )
+    record = {
+        "id": task.id,
+        "status": "queued",
+        "input": params,
+        "attempts": 0,
+        "created_at": time.time(),
+    }
+    records.save(record)
     try:
         huey.enqueue(task)
     except Exception:
