@@ -179,22 +179,22 @@ class Bench:
 
     # Rows 1 and 3: GET / against bare Flask; POST /jobs against GET /.
     def idle_web(self):
-        seconds, get, bare, light_get, light_post, busy_post = (
-            self.plan.seconds,
-            [],
-            [],
-            [],
-            [],
-            [],
-        )
+        seconds, repeats = self.plan.seconds, range(self.plan.repeats)
         with self.service() as service, self.bare() as flask:
             service.wait_until_up()
             flask.wait_until_up()
             self.warm(service)
             self.warm(flask)
-            for _ in range(self.plan.repeats):
+            self.idle_pss = pss_mb(service.group())
+            self.idle_processes = len(service.group())
+            get, bare = [], []
+            for _ in repeats:
                 get.append(wrk(service.url + "/", seconds, 16))
                 bare.append(wrk(flask.url + "/", seconds, 16))
+
+            # Last, since the jobs these queue keep the consumer busy for a while.
+            light_get, light_post, busy_post = [], [], []
+            for _ in repeats:
                 light_get.append(wrk(service.url + "/", seconds, 1))
                 light_post.append(
                     wrk(service.url + "/jobs", seconds, 1, self.post_script)
@@ -202,8 +202,6 @@ class Bench:
                 busy_post.append(
                     wrk(service.url + "/jobs", seconds, 16, self.post_script)
                 )
-            self.idle_pss = pss_mb(service.group())
-            self.idle_processes = len(service.group())
         self.rows["get"] = {"service": get, "bare": bare}
         self.rows["post"] = {"get": light_get, "post": light_post, "busy": busy_post}
 

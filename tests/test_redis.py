@@ -137,3 +137,52 @@ def test_job_state_expires_after_the_configured_lifetime(
 
     assert job["id"] in key
     assert 0 < ttl <= 120
+
+
+def test_redis_outage_answers_503_then_recovers_without_losing_jobs(
+    project, default_venv, redis_server
+):
+    env = {"REDIS_URL": redis_server.url}
+    with Service(project, default_venv, **env) as web:
+        web.wait_until_up()
+        accepted = [submit(web, {"n": 1000})["id"] for _ in range(3)]
+        redis_command(redis_server.port, "SHUTDOWN", "SAVE")
+        redis_server.process.wait(10)
+
+        refused = request("POST", web.url + "/jobs", {"n": 10})
+        degraded = request("GET", web.url + "/health")
+        redis_server.start()
+        recovered = request("POST", web.url + "/jobs", {"n": 10})
+        healthy = request("GET", web.url + "/health")
+        with Service(project, default_venv, "worker", **env):
+            jobs = [
+                wait_for_job(web.url, job_id, {"finished", "failed"})
+                for job_id in [*accepted, recovered[2]["id"]]
+            ]
+
+    status, headers, error = refused
+    assert status == 503
+    assert headers["Retry-After"] == "5"
+    assert headers["Content-Type"] == "application/json"
+    assert "unreachable" in error["error"]["message"]
+    assert degraded[0] == 503 and degraded[2]["status"] == "degraded"
+    assert recovered[0] == 202
+    assert healthy[0] == 200 and healthy[2]["status"] == "ok"
+    assert [job["status"] for job in jobs] == ["finished"] * 4
+
+
+def test_queue_past_its_maximum_answers_503_and_the_web_keeps_answering(
+    project, default_venv, redis_server
+):
+    env = {"REDIS_URL": redis_server.url, "JOB_QUEUE_MAX": "2"}
+    with Service(project, default_venv, **env) as web:
+        web.wait_until_up()
+        first = [request("POST", web.url + "/jobs", {"n": 10})[0] for _ in range(2)]
+
+        status, headers, error = request("POST", web.url + "/jobs", {"n": 10})
+        root = request("GET", web.url + "/")[0]
+
+    assert first == [202, 202]
+    assert status == 503 and headers["Retry-After"] == "5"
+    assert "JOB_QUEUE_MAX" in error["error"]["message"]
+    assert root == 200

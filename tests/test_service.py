@@ -138,6 +138,18 @@ def test_bad_body_gets_a_json_error(web, body, headers, status):
     assert error["error"]["status"] == status
 
 
+def test_answers_carry_request_id_and_security_headers(web):
+    given = "0123456789abcdef0123456789abcdef"
+
+    status, headers, _ = request("GET", web.url + "/", headers={"X-Request-ID": given})
+    time.sleep(0.2)
+
+    assert status == 200
+    assert headers["X-Request-ID"] == given
+    assert headers["X-Content-Type-Options"] == "nosniff"
+    assert f"request_id={given}" in web.log()
+
+
 def test_unknown_job_id_answers_404_json(web):
     status, headers, error = request("GET", web.url + "/jobs/no-such-job")
 
@@ -216,6 +228,35 @@ def test_job_lost_to_sigkill_reads_failed_with_a_reason(project, default_venv):
         shown = wait_for_job(again.url, job["id"], {"finished", "failed"}, timeout=30)
     assert shown["status"] == "failed"
     assert shown["error"].startswith("lost:")
+
+
+def test_killed_web_worker_is_replaced_and_accepted_jobs_finish(web):
+    accepted = [submit(web, {"n": 100_000})["id"] for _ in range(5)]
+    workers = [
+        pid
+        for pid in web.group()
+        if parent_pid(pid) == web.process.pid and "gunicorn" in command_line(pid)
+    ]
+
+    subprocess.run(["kill", "-KILL", str(workers[0])], check=True)
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        now = [
+            pid
+            for pid in web.group()
+            if parent_pid(pid) == web.process.pid and "gunicorn" in command_line(pid)
+        ]
+        if len(now) == 2 and workers[0] not in now:
+            break
+        time.sleep(0.1)
+
+    assert workers[0] not in now and len(now) == 2
+    assert request("GET", web.url + "/")[0] == 200
+    for job_id in accepted:
+        assert (
+            wait_for_job(web.url, job_id, {"finished", "failed"})["status"]
+            == "finished"
+        )
 
 
 def test_killed_embedded_consumer_is_started_again_without_orphans(web):

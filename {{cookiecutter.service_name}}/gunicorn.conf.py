@@ -35,6 +35,11 @@ preload_app = True
 
 accesslog = "-"
 errorlog = "-"
+# gunicorn's usual line, and the request's ID to find its other log lines.
+access_log_format = (
+    '%(h)s %(l)s %(u)s %(t)s "%(r)s" %(s)s %(b)s "%(f)s" "%(a)s" '
+    "request_id=%({x-request-id}o)s"
+)
 
 # gunicorn's default control socket is one per user; make it one per service
 # and port, so that two services on one machine never answer for each other.

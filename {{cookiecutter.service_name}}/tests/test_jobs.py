@@ -1,6 +1,8 @@
+import dataclasses
 import time
 
 import pytest
+import redis
 
 from {{ cookiecutter.__package_name }} import heavy, tasks
 
@@ -197,3 +199,36 @@ def test_body_over_the_limit_answers_413(client, app):
 
     assert response.status_code == 413
     assert response.is_json
+
+
+def test_full_queue_answers_503_with_retry_after(submit, monkeypatch):
+    monkeypatch.setattr(
+        tasks, "settings", dataclasses.replace(tasks.settings, job_queue_max=1)
+    )
+    monkeypatch.setattr(tasks.huey, "pending_count", lambda: 1)
+
+    response = submit({"n": 10})
+
+    assert response.status_code == 503
+    assert response.headers["Retry-After"] == "5"
+    assert "JOB_QUEUE_MAX" in response.get_json()["error"]["message"]
+
+
+def test_unreachable_queue_answers_503_and_keeps_no_record(submit, monkeypatch):
+    saved = []
+    real_save = tasks.records.save
+
+    def refuse(task):
+        raise redis.ConnectionError("Connection refused")
+
+    monkeypatch.setattr(
+        tasks.records, "save", lambda record: saved.append(record) or real_save(record)
+    )
+    monkeypatch.setattr(tasks.huey, "enqueue", refuse)
+
+    response = submit({"n": 10})
+
+    assert response.status_code == 503
+    assert response.headers["Retry-After"] == "5"
+    assert "unreachable" in response.get_json()["error"]["message"]
+    assert tasks.records.get(saved[0]["id"]) is None

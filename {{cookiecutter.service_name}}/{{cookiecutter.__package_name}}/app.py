@@ -2,7 +2,7 @@
 
 from flask import Flask
 
-from . import home, jobs, logs
+from . import headers, home, jobs, logs
 from .config import Settings
 from .errors import register_error_handlers
 
@@ -14,6 +14,9 @@ def create_app(settings=None):
 
     app = Flask(__name__)
     register_settings(app, settings)
+    headers.register_proxy(app)
+    headers.register_request_id(app)
+    headers.register_security_headers(app)
     register_error_handlers(app)
     register_blueprints(app)
     return app

@@ -40,6 +40,7 @@ class Settings:
     job_grace_period: int = 20
     job_lost_after: int = 60
     job_database: Path = PROJECT_ROOT / ".data" / "jobs.sqlite3"
+    job_queue_max: int = 0
     max_body_bytes: int = 16_384
     log_level: str = "INFO"
     on_heroku: bool = False
@@ -78,6 +79,9 @@ class Settings:
                 environ, "JOB_LOST_AFTER", cls.job_lost_after, 5, 86_400
             ),
             job_database=Path(environ.get("JOB_DATABASE") or cls.job_database),
+            job_queue_max=_integer(
+                environ, "JOB_QUEUE_MAX", cls.job_queue_max, 0, 10_000_000
+            ),
             max_body_bytes=_integer(
                 environ, "MAX_BODY_BYTES", cls.max_body_bytes, 64, 10_485_760
             ),

@@ -12,10 +12,11 @@ log = logging.getLogger(__name__)
 class ApiError(Exception):
     """A refusal with an HTTP status and a message that says how to fix it."""
 
-    def __init__(self, status, message, **details):
+    def __init__(self, status, message, headers=None, **details):
         super().__init__(message)
         self.status = status
         self.message = message
+        self.headers = headers or {}
         self.details = details
 
 
@@ -41,7 +42,9 @@ def register_error_handlers(app):
 
     @app.errorhandler(ApiError)
     def refused(error):
-        return error_response(error.status, error.message, **error.details)
+        response, status = error_response(error.status, error.message, **error.details)
+        response.headers.update(error.headers)
+        return response, status
 
     @app.errorhandler(HTTPException)
     def http_error(error):

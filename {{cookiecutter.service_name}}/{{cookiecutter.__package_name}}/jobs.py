@@ -1,6 +1,7 @@
 """The job resource: start heavy work with POST, follow it with GET."""
 
 import json
+from contextlib import contextmanager
 
 from flask import Blueprint, request, url_for
 
@@ -23,18 +24,34 @@ def read_json_object():
     return body
 
 
+# Seconds a client is asked to wait when the queue is full or unreachable.
+RETRY_AFTER = 5
+
+
+@contextmanager
+def unavailable_as_503():
+    try:
+        yield
+    except tasks.QueueUnavailable as error:
+        raise ApiError(
+            503, f"{error}; try again later", headers={"Retry-After": RETRY_AFTER}
+        ) from None
+
+
 @blueprint.post("")
 def create():
     """Queue a job and answer at once; the work happens in a job process."""
     params = heavy.validate(read_json_object())
-    job = tasks.submit(params)
+    with unavailable_as_503():
+        job = tasks.submit(params)
     return job, 202, {"Location": url_for(".show", job_id=job["id"])}
 
 
 @blueprint.get("/<job_id>")
 def show(job_id):
     """Report a job's status, with its result or error once it has ended."""
-    job = tasks.lookup(job_id)
+    with unavailable_as_503():
+        job = tasks.lookup(job_id)
     if job is None:
         raise ApiError(404, f"no job has the id {job_id!r}; it may have expired")
     return job

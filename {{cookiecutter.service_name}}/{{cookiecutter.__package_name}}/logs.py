@@ -5,9 +5,11 @@ import logging
 import sys
 from datetime import UTC, datetime
 
+from flask import g, has_request_context, request
+
 
 class JsonLines(logging.Formatter):
-    """Formats a record as one line of JSON, tracebacks included."""
+    """Formats a record as one line of JSON, with its request and traceback."""
 
     def format(self, record):
         entry = {
@@ -16,6 +18,9 @@ class JsonLines(logging.Formatter):
             "logger": record.name,
             "message": record.getMessage(),
         }
+        if has_request_context():
+            entry["request_id"] = g.get("request_id")
+            entry["client"] = request.remote_addr
         if record.exc_info:
             entry["exception"] = self.formatException(record.exc_info)
         return json.dumps(entry, ensure_ascii=False, default=str)

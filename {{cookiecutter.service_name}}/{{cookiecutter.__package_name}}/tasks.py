@@ -8,6 +8,7 @@ every process reads the same state.
 
 import logging
 import os
+import sqlite3
 import threading
 import time
 import uuid
@@ -170,7 +171,7 @@ class Heartbeat:
                 try:
                     self.records.update(self.job_id, heartbeat_at=time.time())
                 except Exception:
-                    log.warning("job %s: heartbeat not stored", self.job_id, exc_info=True)
+                    log.warning("job %s: heartbeat not stored", self.job_id)
 
 
 settings = Settings.from_env()
@@ -219,6 +220,24 @@ def requeue_interrupted(signal_name, task):
     log.warning("job %s: interrupted by shutdown, queued again", task.id)
 
 
+class QueueUnavailable(Exception):
+    """The queue cannot take or show jobs now; str() says why."""
+
+
+class QueueFull(QueueUnavailable):
+    """JOB_QUEUE_MAX jobs are waiting already."""
+
+
+@contextmanager
+def queue_errors():
+    """Turn the storage's connection errors into QueueUnavailable."""
+    try:
+        yield
+    except (redis.RedisError, sqlite3.Error, OSError) as error:
+        log.warning("jobs: queue unreachable: %s", error)
+        raise QueueUnavailable(f"the job queue is unreachable ({error})") from None
+
+
 def submit(params):
     """Queue a job for `params` and return its public view."""
     task = run_job.s(params)
@@ -229,13 +248,17 @@ def submit(params):
         "attempts": 0,
         "created_at": time.time(),
     }
-    records.save(record)
-    try:
-        huey.enqueue(task)
-    except Exception:
-        # A job that never reached the queue must not read "queued" forever.
-        records.delete(task.id)
-        raise
+    with queue_errors():
+        limit = settings.job_queue_max
+        if limit and huey.pending_count() >= limit:
+            raise QueueFull(f"{limit} jobs are waiting already (JOB_QUEUE_MAX)")
+        records.save(record)
+        try:
+            huey.enqueue(task)
+        except Exception:
+            # A job that never reached the queue must not read "queued" forever.
+            records.delete(task.id)
+            raise
     log.info("job %s: queued", task.id)
     return records.describe(record)
 
@@ -246,7 +269,8 @@ def lookup(job_id):
         uuid.UUID(job_id)
     except ValueError:
         return None
-    record = records.get(job_id)
+    with queue_errors():
+        record = records.get(job_id)
     return records.describe(record) if record else None
 
 
