@@ -6,11 +6,17 @@ import re
 import shutil
 import subprocess
 import sys
+import tempfile
 import tomllib
+from pathlib import Path
 
 import pytest
 import yaml
-from jinja2 import Environment
+from cookiecutter.exceptions import UndefinedVariableInTemplate
+from cookiecutter.main import cookiecutter
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from jinja2 import Environment, TemplateError
 from support import OFFERED_PYTHONS, TEMPLATE
 
 LICENSES = ["MIT", "Apache-2.0", "BSD-3-Clause", "none"]
@@ -244,3 +250,32 @@ def test_names_of_any_length_bake_lint_free(cookies, name):
             RUFF + check, cwd=result.project_path, capture_output=True, text=True
         )
         assert done.returncode == 0, done.stdout + done.stderr
+
+
+@settings(max_examples=40, deadline=None)
+@given(text=st.text(max_size=40))
+def test_any_free_text_renders_valid_files_or_is_refused(text):
+    """Command-line answers go through Jinja: they bake, or stop with a message."""
+    with tempfile.TemporaryDirectory() as output:
+        try:
+            cookiecutter(
+                str(TEMPLATE),
+                no_input=True,
+                output_dir=output,
+                extra_context={
+                    "service_name": "free-text",
+                    "description": text,
+                    "author_name": text,
+                    "git_init": False,
+                },
+            )
+        except (TemplateError, UndefinedVariableInTemplate) as refusal:
+            assert str(refusal)
+            assert not (Path(output) / "free-text").exists()
+            return
+
+        root = Path(output) / "free-text"
+        assert_structured_files_parse(root)
+        description = json.loads((root / "app.json").read_text())["description"]
+        if not re.search(r"\{[{%#]", text):  # text that Jinja keeps as it is
+            assert description == text.replace("\r\n", "\n").replace("\r", "\n")

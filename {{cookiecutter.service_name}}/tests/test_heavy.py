@@ -12,5 +12,9 @@ def test_count_primes_below_n(n, count):
 
 
 @pytest.mark.parametrize("n", [heavy.N_MIN, 1000, heavy.N_MAX])
-def test_validate_accepts_n_in_range(n):
-    assert heavy.validate({"n": n}) == {"n": n}
+def test_job_input_accepts_n_in_range(n):
+    assert heavy.JobInput.model_validate({"n": n}).model_dump() == {"n": n}
+
+
+def test_job_input_takes_a_whole_float_as_the_integer_it_is():
+    assert heavy.JobInput.model_validate({"n": 12.0}).n == 12

@@ -1,10 +1,11 @@
 """The Flask app factory: the whole service on one screen."""
 
-from flask import Flask
+from flask_openapi3 import Info, OpenAPI
 
-from . import headers, home, jobs, logs
-from .config import Settings
-from .errors import register_error_handlers
+from . import docs, headers, home, jobs, logs
+from .config import SERVICE_NAME, Settings
+from .errors import refuse_invalid_body, register_error_handlers
+from .schemas import Error
 
 
 def create_app(settings=None):
@@ -12,7 +13,14 @@ def create_app(settings=None):
     settings = settings or Settings.from_env()
     logs.configure(settings.log_level)
 
-    app = Flask(__name__)
+    app = OpenAPI(
+        __name__,
+        info=Info(title=SERVICE_NAME, version="1.0.0"),
+        doc_ui=False,  # docs.py serves the description and its page
+        validation_error_status=400,
+        validation_error_model=Error,
+        validation_error_callback=refuse_invalid_body,
+    )
     register_settings(app, settings)
     headers.register_proxy(app)
     headers.register_request_id(app)
@@ -30,5 +38,6 @@ def register_settings(app, settings):
 
 
 def register_blueprints(app):
-    app.register_blueprint(home.blueprint)
-    app.register_blueprint(jobs.blueprint)
+    app.register_api(home.blueprint)
+    app.register_api(jobs.blueprint)
+    app.register_blueprint(docs.blueprint)

@@ -20,21 +20,31 @@ class ApiError(Exception):
         self.details = details
 
 
-class InvalidInput(ApiError):
-    """A job field that breaks its rule; answered with 400."""
-
-    def __init__(self, field, rule, value=None):
-        shown = ""
-        if value is not None:
-            text = json.dumps(value)
-            shown = f" (got {text[:40]}{'...' if len(text) > 40 else ''})"
-        super().__init__(400, f"field {field!r} {rule}{shown}", field=field)
-
-
 def error_response(status, message, **details):
     """Answer `status` with the service's error body."""
     body = {"error": {"status": status, "message": message, **details}}
     return jsonify(body), status
+
+
+def refuse_invalid_body(error):
+    """Answer a body that breaks the API's declaration with 400, naming the field.
+
+    flask-openapi3 calls this with pydantic's ValidationError; the first
+    problem is reported, in words that say what the field must be.
+    """
+    problem = error.errors()[0]
+    field = ".".join(str(part) for part in problem["loc"]) or "body"
+    if problem["type"] == "missing":
+        message = f"field {field!r} is required"
+    elif problem["type"] == "extra_forbidden":
+        message = f"field {field!r} is not accepted"
+    else:
+        got = json.dumps(problem.get("input"), default=str)
+        shown = got if len(got) <= 40 else got[:40] + "..."
+        message = f"field {field!r}: {problem['msg'].lower()} (got {shown})"
+    response, status = error_response(400, message, field=field)
+    response.status_code = status
+    return response
 
 
 def register_error_handlers(app):

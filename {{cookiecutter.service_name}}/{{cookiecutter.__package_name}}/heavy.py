@@ -1,6 +1,7 @@
 """The heavy work that runs off the request path: replace it with your own.
 
-`validate` turns a request body into the job's parameters, or refuses it;
+`JobInput` declares what a request body holds: the API refuses any other
+body with a 400 that names the field, and documents it in /openapi.json.
 `run` does the work in a job process and returns a JSON-ready result.
 
 A job may run more than once: when a dyno restarts mid-job, the job is put back
@@ -10,29 +11,31 @@ for example by writing its effects under the job's parameters, not appending.
 
 import math
 
-from .errors import InvalidInput
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 N_MIN = 1
 N_MAX = 50_000_000
 
 
-def validate(body):
-    """Return the parameters of a job from its JSON body, or raise InvalidInput."""
-    for field in body:
-        if field != "n":
-            raise InvalidInput(field, 'is not accepted: send only "n"')
-    if "n" not in body:
-        raise InvalidInput("n", f"is required: an integer from {N_MIN} to {N_MAX}")
+class JobInput(BaseModel):
+    """The body of `POST /jobs`; the API checks every request against it."""
 
-    n = body["n"]
-    if isinstance(n, bool) or not isinstance(n, int) or not N_MIN <= n <= N_MAX:
-        rule = f"must be an integer from {N_MIN} to {N_MAX}"
-        raise InvalidInput("n", rule, value=n)
-    return {"n": n}
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+    n: int = Field(
+        ge=N_MIN, le=N_MAX, description="Count the primes below this number."
+    )
+
+    @field_validator("n", mode="before")
+    @classmethod
+    def whole_number(cls, value):
+        # JSON Schema, and so /openapi.json, counts 12.0 as an integer too.
+        is_whole = isinstance(value, float) and value.is_integer()
+        return int(value) if is_whole else value
 
 
 def run(params):
-    """Do the job's work and return its result."""
+    """Do the job's work, given `JobInput` as a dict, and return its result."""
     return {"n": params["n"], "primes_below_n": count_primes(params["n"])}
 
 

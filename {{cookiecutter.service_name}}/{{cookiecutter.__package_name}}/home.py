@@ -2,22 +2,23 @@
 
 import logging
 
-from flask import Blueprint
+from flask_openapi3 import APIBlueprint, Tag
 
 from . import tasks
 from .config import SERVICE_NAME
+from .schemas import Greeting, Health
 
 log = logging.getLogger(__name__)
-blueprint = Blueprint("home", __name__)
+blueprint = APIBlueprint("home", __name__, abp_tags=[Tag(name="service")])
 
 
-@blueprint.get("/")
+@blueprint.get("/", responses={200: Greeting})
 def greet():
     """Say hello, as the article's first endpoint did."""
     return {"message": f"hello from {SERVICE_NAME}"}
 
 
-@blueprint.get("/health")
+@blueprint.get("/health", responses={200: Health, 503: Health})
 def health():
     """Report whether the service can queue jobs."""
     try:

@@ -3,29 +3,34 @@
 import json
 from contextlib import contextmanager
 
-from flask import Blueprint, request, url_for
+from flask import request, url_for
+from flask_openapi3 import APIBlueprint, Tag
 
 from . import heavy, tasks
 from .errors import ApiError
+from .schemas import Error, Job, JobPath
 
-blueprint = Blueprint("jobs", __name__, url_prefix="/jobs")
+blueprint = APIBlueprint(
+    "jobs", __name__, url_prefix="/jobs", abp_tags=[Tag(name="jobs")]
+)
+
+# Seconds a client is asked to wait when the queue is full or unreachable.
+RETRY_AFTER = 5
 
 
-def read_json_object():
-    """Return the request body as a dict, or raise the ApiError that explains."""
+@blueprint.before_request
+def require_json_object():
+    """Refuse a POST whose body is not a JSON object, before it is validated."""
+    if request.method != "POST":
+        return
     if request.mimetype != "application/json":
         raise ApiError(415, "send the job as JSON, with Content-Type: application/json")
     try:
-        body = json.loads(request.get_data(cache=False))
+        body = json.loads(request.get_data())
     except ValueError as error:
         raise ApiError(400, f"the body is not valid JSON: {error}") from None
     if not isinstance(body, dict):
         raise ApiError(400, 'the body must be a JSON object, such as {"n": 1000}')
-    return body
-
-
-# Seconds a client is asked to wait when the queue is full or unreachable.
-RETRY_AFTER = 5
 
 
 @contextmanager
@@ -38,20 +43,23 @@ def unavailable_as_503():
         ) from None
 
 
-@blueprint.post("")
-def create():
+@blueprint.post(
+    "",
+    responses={202: Job, 400: Error, 413: Error, 415: Error, 503: Error},
+)
+def create(body: heavy.JobInput):
     """Queue a job and answer at once; the work happens in a job process."""
-    params = heavy.validate(read_json_object())
     with unavailable_as_503():
-        job = tasks.submit(params)
+        job = tasks.submit(body.model_dump())
     return job, 202, {"Location": url_for(".show", job_id=job["id"])}
 
 
-@blueprint.get("/<job_id>")
-def show(job_id):
+@blueprint.get("/<job_id>", responses={200: Job, 404: Error, 503: Error})
+def show(path: JobPath):
     """Report a job's status, with its result or error once it has ended."""
     with unavailable_as_503():
-        job = tasks.lookup(job_id)
+        job = tasks.lookup(path.job_id)
     if job is None:
-        raise ApiError(404, f"no job has the id {job_id!r}; it may have expired")
+        message = f"no job has the id {path.job_id!r}; it may have expired"
+        raise ApiError(404, message)
     return job
