@@ -23,8 +23,7 @@ def create_app(settings=None):
     )
     register_settings(app, settings)
     headers.register_proxy(app)
-    headers.register_request_id(app)
-    headers.register_security_headers(app)
+    headers.register_request_headers(app)
     register_error_handlers(app)
     register_blueprints(app)
     return app

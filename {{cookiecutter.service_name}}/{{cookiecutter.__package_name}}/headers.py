@@ -14,15 +14,15 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 # is replaced, so that a client cannot write arbitrary text into the logs.
 REQUEST_ID = re.compile(r"[A-Za-z0-9+/=_.-]{20,200}")
 
-SECURITY_HEADERS = {
-    # A JSON API: nothing may run, frame, or guess at what it answers.
-    "Content-Security-Policy": "default-src 'none'; frame-ancestors 'none'",
-    "X-Content-Type-Options": "nosniff",
-    "X-Frame-Options": "DENY",
-    "Referrer-Policy": "no-referrer",
-    "Cache-Control": "no-store",
-    "Strict-Transport-Security": "max-age=63072000; includeSubDomains",
-}
+# A JSON API: nothing may run, frame, or guess at what it answers.
+CONTENT_POLICY = "default-src 'none'; frame-ancestors 'none'"
+SECURITY_HEADERS = [
+    ("X-Content-Type-Options", "nosniff"),
+    ("X-Frame-Options", "DENY"),
+    ("Referrer-Policy", "no-referrer"),
+    ("Cache-Control", "no-store"),
+    ("Strict-Transport-Security", "max-age=63072000; includeSubDomains"),
+]
 
 
 def register_proxy(app):
@@ -30,8 +30,9 @@ def register_proxy(app):
     app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_port=1)
 
 
-def register_request_id(app):
-    """Give each request an ID, log it with every line, and answer with it."""
+def register_request_headers(app):
+    """Give each request an ID for its log lines; answer with it and the
+    security headers, keeping a Content-Security-Policy that a view set."""
 
     @app.before_request
     def take_request_id():
@@ -39,14 +40,11 @@ def register_request_id(app):
         g.request_id = given if REQUEST_ID.fullmatch(given) else str(uuid.uuid4())
 
     @app.after_request
-    def send_request_id(response):
-        response.headers["X-Request-ID"] = g.get("request_id") or str(uuid.uuid4())
-        return response
-
-
-def register_security_headers(app):
-    @app.after_request
-    def add_security_headers(response):
-        for name, value in SECURITY_HEADERS.items():
-            response.headers.setdefault(name, value)
+    def add_headers(response):
+        # Headers.extend appends without searching: these are not there yet.
+        headers = response.headers
+        headers.extend(SECURITY_HEADERS)
+        headers.add("X-Request-ID", g.get("request_id") or str(uuid.uuid4()))
+        if "Content-Security-Policy" not in headers:
+            headers.add("Content-Security-Policy", CONTENT_POLICY)
         return response
