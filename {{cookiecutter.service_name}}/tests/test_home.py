@@ -32,3 +32,17 @@ def test_wrong_method_answers_json_405_with_allow(client):
     assert response.status_code == 405
     assert response.is_json
     assert "GET" in response.headers["Allow"]
+
+
+def test_unexpected_failure_answers_json_500_without_a_traceback(app):
+    def broken():
+        raise RuntimeError("secret detail")
+
+    app.add_url_rule("/broken", view_func=broken)
+
+    response = app.test_client().get("/broken")
+
+    assert response.status_code == 500
+    assert response.is_json
+    body = response.get_data(as_text=True)
+    assert "Traceback" not in body and "secret detail" not in body
