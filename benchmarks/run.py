@@ -151,8 +151,19 @@ class Bench:
         return Service(self.project, self.venv, **env)
 
     def bare(self):
-        command = "gunicorn -c bare_gunicorn.conf.py bare:app"
-        return Service(self.apps, self.venv, command=command)
+        """The bare app under the baked service's own gunicorn.conf.py.
+
+        With REDIS_URL set, that file's hooks start no job consumer, so the
+        two differ in the app alone. The URL is never connected to.
+        """
+        command = f"gunicorn -c {self.project / 'gunicorn.conf.py'} bare:app"
+        return Service(
+            self.apps,
+            self.venv,
+            command=command,
+            PYTHONPATH=str(self.project),
+            REDIS_URL="redis://127.0.0.1:1/0",
+        )
 
     def article(self):
         return Service(

@@ -68,6 +68,10 @@ class DynoDiskStorage(SqliteStorage):
         return connection
 
 
+def _key(job_id):
+    return f"job:{job_id}"
+
+
 def _timestamp(seconds):
     return datetime.fromtimestamp(seconds, UTC).isoformat() if seconds else None
 
@@ -87,22 +91,27 @@ class JobRecords:
 
     def get(self, job_id):
         """Return the stored record of `job_id`, or None once it has expired."""
-        record = self.huey.get(f"job:{job_id}", peek=True)
+        record = self.huey.get(_key(job_id), peek=True)
         # Redis expires records by itself; SQLite keeps them until read.
         if record and time.time() - record["updated_at"] > self.ttl:
-            self.huey.delete(f"job:{job_id}")
+            self.delete(job_id)
             return None
         return record
+
+    def save(self, record):
+        """Store `record` as it is, without reading the stored one first."""
+        record["updated_at"] = time.time()
+        self.huey.put_result(_key(record["id"]), record)
 
     def update(self, job_id, **changes):
         """Merge `changes` into the record of `job_id` and return it."""
         record = self.get(job_id) or {"id": job_id, "attempts": 0}
-        record.update(changes, updated_at=time.time())
-        self.huey.put_result(f"job:{job_id}", record)
+        record.update(changes)
+        self.save(record)
         return record
 
     def delete(self, job_id):
-        self.huey.delete(f"job:{job_id}")
+        self.huey.delete(_key(job_id))
 
     def describe(self, record):
         """Return the public view of a record, with lost jobs shown as failed."""
@@ -129,11 +138,6 @@ class JobRecords:
         if status == "failed":
             view["error"] = error
         return view
-
-    def save(self, record):
-        """Store `record` as it is, without reading the stored one first."""
-        record["updated_at"] = time.time()
-        self.huey.put_result(f"job:{record['id']}", record)
 
 
 class Heartbeat:
