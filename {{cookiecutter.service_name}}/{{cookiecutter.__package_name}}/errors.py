@@ -34,10 +34,11 @@ def refuse_invalid_body(error):
     """
     problem = error.errors()[0]
     field = ".".join(str(part) for part in problem["loc"]) or "body"
+    rules = f"/openapi.json describes the body ({error.title})"
     if problem["type"] == "missing":
-        message = f"field {field!r} is required"
+        message = f"field {field!r} is required; {rules}"
     elif problem["type"] == "extra_forbidden":
-        message = f"field {field!r} is not accepted"
+        message = f"field {field!r} is not accepted; {rules}"
     else:
         got = json.dumps(problem.get("input"), default=str)
         shown = got if len(got) <= 40 else got[:40] + "..."
