@@ -93,3 +93,17 @@ def test_missing_name_is_refused_as_required(tmp_path):
 
     assert done.returncode == 1
     assert "a service name is required" in done.stderr
+
+
+def test_every_module_the_service_installs_is_a_taken_name(default_venv):
+    """A package named like an installed module would be imported instead of it."""
+    site = next(default_venv.glob("lib/python3.*/site-packages"))
+    installed = {
+        path.name.removesuffix(".py")
+        for path in site.iterdir()
+        if path.suffix not in {".pth", ".dist-info"}
+        and not path.name.startswith(("_", "."))
+        and (path.is_dir() or path.suffix == ".py")
+    }
+
+    assert installed - naming.TAKEN_NAMES == set()
