@@ -102,6 +102,7 @@ def test_soak_has_no_5xx_loses_no_job_and_leaks_nothing(project, default_venv):
     assert accepted <= finished["finished"] <= accepted + 16
     assert after[0] == before[0]  # no process gained or lost
     assert after[1] <= before[1] + 10  # no descriptor leaked
-    # SQLite's page caches (8 MB a connection) fill in the first half; after
-    # that, memory must stay flat.
-    assert samples[-1] <= samples[len(samples) // 2] * 1.05, samples
+    # SQLite's page caches (8 MB a connection, three connections) fill as the
+    # queue grows, mostly in the first half; past that, growth must stay under
+    # two caches' worth, where a leak of 1 kB a job would add about 25 MB.
+    assert samples[-1] - samples[len(samples) // 2] < 16 * 1024, samples
