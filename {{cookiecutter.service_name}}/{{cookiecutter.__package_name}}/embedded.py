@@ -48,7 +48,10 @@ class Supervisor:
 
             # A consumer that keeps dying at once is retried ever more slowly.
             ran_for = time.monotonic() - began
-            delay = 1.0 if ran_for > RESTART_DELAY_MAX else min(delay * 2, 30.0)
+            if ran_for > RESTART_DELAY_MAX:
+                delay = 1.0
+            else:
+                delay = min(delay * 2, RESTART_DELAY_MAX)
             log.warning(
                 "jobs: consumer (pid %s) exited with %s after %.0f s; "
                 "starting it again in %.0f s",
