@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from conftest import bake_cli
 from cookiecutter.exceptions import UndefinedVariableInTemplate
 from cookiecutter.main import cookiecutter
 from hypothesis import given, settings
@@ -125,8 +126,6 @@ def test_hostile_free_text_renders_valid_files(cookies, text):
 
 def test_jinja_syntax_typed_at_the_prompt_stays_literal(tmp_path):
     """Answers typed at a prompt are data; cookiecutter renders only defaults."""
-    from conftest import bake_cli
-
     text = "{{ cookiecutter.service_name }} {% if x %}"
     answers = ["jinja-answers", text, text, text, "", "", "", "n"]
     done = bake_cli(tmp_path, stdin="\n".join(answers) + "\n")

@@ -59,7 +59,7 @@ def test_restarted_web_still_reads_the_job(project, default_venv, redis_server):
         web.wait_until_up()
         job = submit(web, {"n": 1000})
         wait_for_job(web.url, job["id"], {"finished"})
-    web.stop()
+        web.stop()  # as Heroku restarts a dyno: SIGTERM, while the worker runs on
 
     with Service(project, default_venv, **env) as again:
         again.wait_until_up()
